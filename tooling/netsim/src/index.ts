@@ -1,0 +1,2 @@
+// The deterministic network simulator: see README.md (being written).
+export {};
