@@ -70,13 +70,15 @@ export class Writer {
 
   /** Writes one byte. */
   writeU8(v: number): this {
-    this.#bytes[this.#ensure(1)] = v;
+    const at = this.#ensure(1);
+    this.#bytes[at] = v;
     return this;
   }
 
   /** Writes a big-endian 16-bit unsigned integer. */
   writeU16(v: number): this {
-    this.#view.setUint16(this.#ensure(2), v);
+    const at = this.#ensure(2);
+    this.#view.setUint16(at, v);
     return this;
   }
 
@@ -90,13 +92,15 @@ export class Writer {
 
   /** Writes a big-endian 32-bit unsigned integer. */
   writeU32(v: number): this {
-    this.#view.setUint32(this.#ensure(4), v);
+    const at = this.#ensure(4);
+    this.#view.setUint32(at, v);
     return this;
   }
 
   /** Writes a big-endian 64-bit unsigned integer. */
   writeU64(v: bigint): this {
-    this.#view.setBigUint64(this.#ensure(8), v);
+    const at = this.#ensure(8);
+    this.#view.setBigUint64(at, v);
     return this;
   }
 
@@ -150,7 +154,8 @@ export class Writer {
 
   /** Copies `b` in. */
   writeBytes(b: Uint8Array): this {
-    this.#bytes.set(b, this.#ensure(b.length));
+    const at = this.#ensure(b.length);
+    this.#bytes.set(b, at);
     return this;
   }
 

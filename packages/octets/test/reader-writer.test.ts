@@ -128,3 +128,33 @@ describe('bytes helpers', () => {
     expect(() => fromUtf8(fromHex('ff'))).toThrow(TypeError);
   });
 });
+
+describe('Writer growth', () => {
+  it('every write method survives the reallocation it triggers', () => {
+    const writes: Array<[string, (w: Writer) => void, number]> = [
+      ['u8', (w) => w.writeU8(0xab), 1],
+      ['u16', (w) => w.writeU16(0xabcd), 2],
+      ['u24', (w) => w.writeU24(0xabcdef), 3],
+      ['u32', (w) => w.writeU32(0xabcdef01), 4],
+      ['u64', (w) => w.writeU64(0xabcdef0123456789n), 8],
+      ['uint', (w) => w.writeUint(0xabcdef0123, 5), 5],
+      ['varint', (w) => w.writeVarint(0x3fffffff), 4],
+      ['bytes', (w) => w.writeBytes(new Uint8Array(10).fill(0xab)), 10],
+      ['fill', (w) => w.fill(10, 0xab), 10],
+    ];
+    for (const [name, write, size] of writes) {
+      // Fill the 16-byte initial buffer to every possible level, then write across the boundary.
+      for (let prefill = 0; prefill <= 16; prefill++) {
+        const w = new Writer(16);
+        w.fill(prefill, 0x11);
+        write(w);
+        const out = w.finish();
+        expect(out.length, name).toBe(prefill + size);
+        expect(out.subarray(0, prefill).every((b) => b === 0x11), name).toBe(true);
+        const ref = new Writer(1024);
+        write(ref);
+        expect(toHex(out.subarray(prefill)), name).toBe(toHex(ref.finish()));
+      }
+    }
+  });
+});
