@@ -31,3 +31,23 @@ export type { CongestionController, CongestionControllerOptions } from './recove
 
 export type { StreamEvent } from './streams/events.js';
 export type { StreamDirection, StreamInitiator } from './streams/stream-id.js';
+
+export { Connection, TIMER_ORDER, resolveTransportConfig, sameAddress } from './connection/index.js';
+export type {
+  AcceptOptions, ClientConfig, ClientTlsConfig, CloseCause, CloseOptions, ConnectionClosedEvent, ConnectionEvent,
+  ConnectionEventKind, ConnectionState, ConnectionStats, NegotiatedConnection, Path, ResolvedTransportConfig,
+  ServerConfig, ServerTlsConfig, SocketAddress, TimerName, Transmit, TransportConfig,
+} from './connection/index.js';
+
+export {
+  QuicLbConnectionIdGenerator, RandomConnectionIdGenerator, RetryPolicy, StatelessResetLimiter, buildStatelessReset,
+  buildVersionNegotiation, classifyDatagram, isStatelessReset, quicLbServerId,
+} from './endpoint/index.js';
+export type {
+  ClassifyOptions, ConnectionIdGenerator, DatagramClassification, InitialSummary, QuicLbConfig, RetryDecision,
+  RouteDropReason, StatelessResetLimiterOptions,
+} from './endpoint/index.js';
+
+export { NOOP_QLOG_SINK, QLOG_VERSION, QlogRecorder, QlogWriter } from './qlog/index.js';
+export type { QlogEventName, QlogSink } from './qlog/index.js';
+export { BASE_PLPMTU, Pmtud, PmtudState } from './path/pmtud.js';

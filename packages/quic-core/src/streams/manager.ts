@@ -31,14 +31,17 @@ export interface PeerStreamLimits {
   readonly initialMaxStreamsUni: number;
 }
 
-/** A flow-control or stream-state frame the stream layer wants sent. Field names follow the frame codecs. */
+/**
+ * A flow-control or stream-state frame the stream layer wants sent. Each variant is structurally the wire frame of
+ * the same `kind` (`src/wire/frames/*`), so the packet builder hands it to `encodeFrame` as it is.
+ */
 export type StreamControlFrame =
   | { readonly kind: 'maxData'; readonly maximumData: number }
   | { readonly kind: 'maxStreamData'; readonly streamId: number; readonly maximumStreamData: number }
-  | { readonly kind: 'maxStreams'; readonly direction: StreamDirection; readonly maximumStreams: number }
+  | { readonly kind: 'maxStreams'; readonly streamType: StreamDirection; readonly maximumStreams: number }
   | { readonly kind: 'dataBlocked'; readonly maximumData: number }
   | { readonly kind: 'streamDataBlocked'; readonly streamId: number; readonly maximumStreamData: number }
-  | { readonly kind: 'streamsBlocked'; readonly direction: StreamDirection; readonly maximumStreams: number }
+  | { readonly kind: 'streamsBlocked'; readonly streamType: StreamDirection; readonly maximumStreams: number }
   | { readonly kind: 'resetStream'; readonly streamId: number; readonly errorCode: number; readonly finalSize: number }
   | { readonly kind: 'stopSending'; readonly streamId: number; readonly errorCode: number };
 
@@ -418,11 +421,11 @@ export class StreamManager {
     for (const dir of ['bidi', 'uni'] as const) {
       if (this.#localMaxStreams[dir] !== this.#maxStreamsSent[dir]) {
         this.#maxStreamsSent[dir] = this.#localMaxStreams[dir];
-        out.push({ kind: 'maxStreams', direction: dir, maximumStreams: this.#localMaxStreams[dir] });
+        out.push({ kind: 'maxStreams', streamType: dir, maximumStreams: this.#localMaxStreams[dir] });
       }
       if (this.#openBlocked[dir] >= 0 && this.#blockedReported[dir] !== this.#openBlocked[dir]) {
         this.#blockedReported[dir] = this.#openBlocked[dir];
-        out.push({ kind: 'streamsBlocked', direction: dir, maximumStreams: this.#openBlocked[dir] });
+        out.push({ kind: 'streamsBlocked', streamType: dir, maximumStreams: this.#openBlocked[dir] });
       }
     }
     if (this.#connWantsWritable) {
@@ -502,7 +505,7 @@ export class StreamManager {
         return;
       }
       case 'maxStreams':
-        if (frame.maximumStreams === this.#localMaxStreams[frame.direction]) this.#maxStreamsSent[frame.direction] = -1;
+        if (frame.maximumStreams === this.#localMaxStreams[frame.streamType]) this.#maxStreamsSent[frame.streamType] = -1;
         return;
       case 'dataBlocked':
         this.connSend.onBlockedLost(frame.maximumData);
@@ -512,7 +515,7 @@ export class StreamManager {
         this.#controlDue.streamDataBlocked.add(frame.streamId);
         return;
       case 'streamsBlocked':
-        if (this.#blockedReported[frame.direction] === frame.maximumStreams) this.#blockedReported[frame.direction] = -1;
+        if (this.#blockedReported[frame.streamType] === frame.maximumStreams) this.#blockedReported[frame.streamType] = -1;
         return;
       case 'resetStream': {
         const s = this.#streams.get(frame.streamId)?.send;

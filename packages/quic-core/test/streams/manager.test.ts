@@ -47,7 +47,7 @@ describe('opening streams', () => {
     expect(m.openStream('bidi')).toBe(0);
     expect(m.openStream('bidi')).toBeUndefined();
     expect(m.openStream('uni')).toBe(2);
-    expect(m.controlFrames(0, 100)).toContainEqual({ kind: 'streamsBlocked', direction: 'bidi', maximumStreams: 1 });
+    expect(m.controlFrames(0, 100)).toContainEqual({ kind: 'streamsBlocked', streamType: 'bidi', maximumStreams: 1 });
     m.onMaxStreams('bidi', 3);
     expect(events).toContainEqual({ kind: 'streamsAvailable', direction: 'bidi' });
     expect(m.openStream('bidi')).toBe(4);
@@ -131,7 +131,7 @@ describe('reset and stop', () => {
     const { m } = setup('server');
     m.onStreamFrame(2, 0, new Uint8Array(3), true, STREAM); // client uni stream 0
     expect(m.readStream(2).fin).toBe(true);
-    expect(m.controlFrames(0, 100)).toContainEqual({ kind: 'maxStreams', direction: 'uni', maximumStreams: 2 });
+    expect(m.controlFrames(0, 100)).toContainEqual({ kind: 'maxStreams', streamType: 'uni', maximumStreams: 2 });
     m.onStreamFrame(6, 0, new Uint8Array(1), false, STREAM);
   });
 });
