@@ -19,7 +19,7 @@ import { p256, p384 } from '@noble/curves/nist.js';
 import { expand as hkdfExpand, extract as hkdfExtract } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import { hybridAccept, hybridClientShare, hybridComplete } from './x25519mlkem768.js';
 import { BoundAesGcm } from './aes-gcm.js';
 import { chacha20HeaderMask, chacha20KeyWords } from './chacha20-block.js';
 import { decodeEcdsaSignature, encodeEcdsaSignature } from './ecdsa-signature.js';
@@ -281,12 +281,9 @@ function nobleKeyExchange(random: RandomSource): Pick<
           return { group, publicShare: kp.publicKey, privateState: new NoblePrivateState(group, kp.secretKey) };
         }
         case 'x25519mlkem768': {
-          const kem = ml_kem768.keygen(random(new Uint8Array(64)));
           const x = x25519KeyPair();
-          const publicShare = new Uint8Array(X25519MLKEM768.clientShareLength);
-          publicShare.set(kem.publicKey, 0);
-          publicShare.set(x.publicKey, X25519MLKEM768.mlkemPublicKeyLength);
-          return { group, publicShare, privateState: new NoblePrivateState(group, x.secretKey, kem.secretKey) };
+          const h = hybridClientShare(random, x.publicKey);
+          return { group, publicShare: h.publicShare, privateState: new NoblePrivateState(group, x.secretKey, h.mlkemSecretKey) };
         }
         default:
           throw new TypeError(`unsupported key-exchange group ${String(group)}`);
@@ -306,27 +303,12 @@ function nobleKeyExchange(random: RandomSource): Pick<
           const sharedSecret = ecdhShared(group, kp.secretKey, clientShare);
           return sharedSecret && { publicShare: kp.publicKey, sharedSecret };
         }
-        case 'x25519mlkem768': {
-          if (clientShare.length !== X25519MLKEM768.clientShareLength) return undefined;
-          const ek = clientShare.subarray(0, X25519MLKEM768.mlkemPublicKeyLength);
-          const kp = x25519KeyPair();
-          const xShared = x25519Shared(kp.secretKey, clientShare.subarray(X25519MLKEM768.mlkemPublicKeyLength));
-          if (xShared === undefined) return undefined;
-          let enc: { cipherText: Uint8Array; sharedSecret: Uint8Array };
-          try {
-            // encapsulate checks the encapsulation key (FIPS 203 §7.2 modulus check) and throws if it fails.
-            enc = ml_kem768.encapsulate(ek, random(new Uint8Array(32)));
-          } catch {
-            return undefined;
-          }
-          const publicShare = new Uint8Array(X25519MLKEM768.serverShareLength);
-          publicShare.set(enc.cipherText, 0);
-          publicShare.set(kp.publicKey, X25519MLKEM768.mlkemCiphertextLength);
-          const sharedSecret = new Uint8Array(X25519MLKEM768.sharedSecretLength);
-          sharedSecret.set(enc.sharedSecret, 0);
-          sharedSecret.set(xShared, 32);
-          return { publicShare, sharedSecret };
-        }
+        case 'x25519mlkem768':
+          return hybridAccept(random, clientShare, (peer) => {
+            const kp = x25519KeyPair();
+            const shared = x25519Shared(kp.secretKey, peer);
+            return shared && { publicKey: kp.publicKey, shared };
+          });
         default:
           return undefined;
       }
@@ -343,25 +325,8 @@ function nobleKeyExchange(random: RandomSource): Pick<
         case 'secp256r1':
         case 'secp384r1':
           return ecdhShared(state.group, state.secretKey, serverShare);
-        case 'x25519mlkem768': {
-          if (serverShare.length !== X25519MLKEM768.serverShareLength) return undefined;
-          const xShared = x25519Shared(state.secretKey, serverShare.subarray(X25519MLKEM768.mlkemCiphertextLength));
-          if (xShared === undefined) return undefined;
-          let kemShared: Uint8Array;
-          try {
-            // ML-KEM decapsulation never fails on a well-sized ciphertext (implicit rejection, FIPS 203 §6.3).
-            kemShared = ml_kem768.decapsulate(
-              serverShare.subarray(0, X25519MLKEM768.mlkemCiphertextLength),
-              state.mlkemSecretKey!,
-            );
-          } catch {
-            return undefined;
-          }
-          const sharedSecret = new Uint8Array(X25519MLKEM768.sharedSecretLength);
-          sharedSecret.set(kemShared, 0);
-          sharedSecret.set(xShared, 32);
-          return sharedSecret;
-        }
+        case 'x25519mlkem768':
+          return hybridComplete(serverShare, state.mlkemSecretKey!, (peer) => x25519Shared(state.secretKey, peer));
       }
     },
   };

@@ -34,7 +34,7 @@ import {
   type CipherGCMTypes,
   type KeyObject,
 } from 'node:crypto';
-import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import { hybridAccept, hybridClientShare, hybridComplete } from './x25519mlkem768.js';
 import { decodeEcdsaSignature } from './ecdsa-signature.js';
 import type { PrivateKey, PublicKey } from './keys.js';
 import { AEAD_KEY_LENGTHS, X25519MLKEM768, checkAeadKey, checkSample } from './noble.js';
@@ -264,13 +264,10 @@ function nodeKeyExchange(
           return { group, publicShare, privateState: new NodePrivateState(group, undefined, ecdh) };
         }
         case 'x25519mlkem768': {
-          const kem = ml_kem768.keygen(random(new Uint8Array(64)));
           const x = x25519Generate();
-          const publicShare = new Uint8Array(X25519MLKEM768.clientShareLength);
-          publicShare.set(kem.publicKey, 0);
-          publicShare.set(x.publicShare, X25519MLKEM768.mlkemPublicKeyLength);
-          const state = new NodePrivateState(group, x.privateKey, undefined, kem.secretKey);
-          return { group, publicShare, privateState: state };
+          const h = hybridClientShare(random, x.publicShare);
+          const state = new NodePrivateState(group, x.privateKey, undefined, h.mlkemSecretKey);
+          return { group, publicShare: h.publicShare, privateState: state };
         }
         default:
           throw new TypeError(`unsupported key-exchange group ${String(group)}`);
@@ -293,28 +290,12 @@ function nodeKeyExchange(
           const sharedSecret = ecdhDerive(group, ecdh, clientShare);
           return sharedSecret && { publicShare, sharedSecret };
         }
-        case 'x25519mlkem768': {
-          if (clientShare.length !== X25519MLKEM768.clientShareLength) return undefined;
-          const x = x25519Generate();
-          const xShared = x25519Derive(x.privateKey, clientShare.subarray(X25519MLKEM768.mlkemPublicKeyLength));
-          if (xShared === undefined) return undefined;
-          let enc: { cipherText: Uint8Array; sharedSecret: Uint8Array };
-          try {
-            enc = ml_kem768.encapsulate(
-              clientShare.subarray(0, X25519MLKEM768.mlkemPublicKeyLength),
-              random(new Uint8Array(32)),
-            );
-          } catch {
-            return undefined;
-          }
-          const publicShare = new Uint8Array(X25519MLKEM768.serverShareLength);
-          publicShare.set(enc.cipherText, 0);
-          publicShare.set(x.publicShare, X25519MLKEM768.mlkemCiphertextLength);
-          const sharedSecret = new Uint8Array(X25519MLKEM768.sharedSecretLength);
-          sharedSecret.set(enc.sharedSecret, 0);
-          sharedSecret.set(xShared, 32);
-          return { publicShare, sharedSecret };
-        }
+        case 'x25519mlkem768':
+          return hybridAccept(random, clientShare, (peer) => {
+            const x = x25519Generate();
+            const shared = x25519Derive(x.privateKey, peer);
+            return shared && { publicKey: x.publicShare, shared };
+          });
         default:
           return undefined;
       }
@@ -331,24 +312,8 @@ function nodeKeyExchange(
         case 'secp256r1':
         case 'secp384r1':
           return ecdhDerive(state.group, state.ecdh!, serverShare);
-        case 'x25519mlkem768': {
-          if (serverShare.length !== X25519MLKEM768.serverShareLength) return undefined;
-          const xShared = x25519Derive(state.privateKey!, serverShare.subarray(X25519MLKEM768.mlkemCiphertextLength));
-          if (xShared === undefined) return undefined;
-          let kemShared: Uint8Array;
-          try {
-            kemShared = ml_kem768.decapsulate(
-              serverShare.subarray(0, X25519MLKEM768.mlkemCiphertextLength),
-              state.mlkemSecretKey!,
-            );
-          } catch {
-            return undefined;
-          }
-          const sharedSecret = new Uint8Array(X25519MLKEM768.sharedSecretLength);
-          sharedSecret.set(kemShared, 0);
-          sharedSecret.set(xShared, 32);
-          return sharedSecret;
-        }
+        case 'x25519mlkem768':
+          return hybridComplete(serverShare, state.mlkemSecretKey!, (peer) => x25519Derive(state.privateKey!, peer));
       }
     },
   };
