@@ -1,0 +1,6 @@
+/**
+ * @qk/app-over-quic (in progress).
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @qk/h3 (in progress).
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,3 @@
+import { qkProject } from '@qk/vitest-preset';
+
+export default qkProject('udp-relay');
